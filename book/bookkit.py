@@ -90,6 +90,13 @@ def descriptor(root: Path | str | None = None) -> dict:
     return _descriptor(_root(root))
 
 
+@functools.lru_cache(maxsize=None)
+def _package(root: Path):
+    from frictionless import Package
+
+    return Package(str(root / "data" / "datapackage.json"))
+
+
 def resource_names(root: Path | str | None = None) -> list[str]:
     """Names of all resources in the data package, in descriptor order."""
     return [r["name"] for r in descriptor(root)["resources"]]
@@ -131,8 +138,6 @@ _PRECISION_PATTERN = {
 
 
 def _frictionless_problems(res: dict, root: Path) -> list[Problem]:
-    from frictionless import Resource
-
     rel = res["path"]
     path = root / "data" / rel
     shown = f"data/{rel}"
@@ -140,8 +145,8 @@ def _frictionless_problems(res: dict, root: Path) -> list[Problem]:
         return [Problem(shown, None, None, "file not found (listed in data/datapackage.json)")]
     if path.stat().st_size == 0:
         return [Problem(shown, None, None, "file is empty (expected a header row and data)")]
-    descriptor = {k: v for k, v in res.items() if k not in ("sources", "licenses")}
-    resource = Resource(descriptor, basepath=str(root / "data"))
+    # Validate inside the package, so foreign keys to other resources are checked too.
+    resource = _package(root).get_resource(res["name"])
     report = resource.validate()
     problems = []
     for task in report.tasks:
@@ -378,3 +383,47 @@ def package_markdown(root: Path | str | None = None) -> str:
         } for f in res["schema"]["fields"]])
         out.append("\n" + md_table(fields) + "\n")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------ rule-derived matrices
+def _condition_holds(condition: str, scenario: dict) -> bool:
+    if condition == "*":
+        return True
+    for term in condition.split("&"):
+        feature, value = term.split("=")
+        if bool(scenario[feature]) != (value == "true"):
+            return False
+    return True
+
+
+def derive_matrix(scenarios: pd.DataFrame, rules: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
+    """Apply each reading's ordered rules to each scenario: first matching rule wins.
+
+    Returns one row per (scenario, reading) with ``outcome``, ``reason``, the deciding
+    ``rule_order`` and its ``source``. Raises :class:`DataError` if a rule names a
+    feature the scenarios do not have, or a reading's rules leave a scenario undecided.
+    """
+    path = "data/" + resource_descriptor("reading_rules")["path"]
+    problems = []
+    for i, rule in enumerate(rules.to_dict("records")):
+        if rule["condition"] != "*":
+            for term in rule["condition"].split("&"):
+                if term.split("=")[0] not in scenarios.columns:
+                    problems.append(Problem(path, i + 2, "condition",
+                                            f"unknown scenario feature {term.split('=')[0]!r}"))
+    if problems:
+        raise DataError(problems)
+    out = []
+    ordered = rules.sort_values(["reading_id", "rule_order"])
+    for sc in scenarios.sort_values("order").to_dict("records"):
+        for rd in readings.sort_values("order").to_dict("records"):
+            mine = ordered[ordered["reading_id"] == rd["reading_id"]]
+            match = next((r for r in mine.to_dict("records") if _condition_holds(r["condition"], sc)), None)
+            if match is None:
+                raise DataError([Problem(path, None, "condition",
+                                         f"reading {rd['reading_id']!r} has no rule for scenario {sc['scenario_id']!r}")])
+            out.append({"scenario_id": sc["scenario_id"], "scenario": sc["label"],
+                        "reading_id": rd["reading_id"], "reading": rd["label"],
+                        "outcome": match["outcome"], "rule_order": match["rule_order"],
+                        "reason": match["reason"], "source": match["source"]})
+    return pd.DataFrame(out)
