@@ -15,7 +15,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_FILES = {"panda2017": "000_377f1c60f3f25cf7.txt", "lee2011": "002_ca6bd8c1dc0e625b.txt",
               "bandow2021": "004_4f7bb2eb6fd2156f.txt"}
 # What the issues ask of each resource, at least.
-MIN_ROWS = {"events": 50, "claims": 15, "treaty_articles": 8, "clauses": 7, "visits": 40,
+MIN_ROWS = {"events": 50, "claims": 15, "treaty_articles": 8, "clauses": 7, "visits": 20,
             "sanctions": 8, "nuclear_tests": 6, "scenarios": 5, "readings": 4}
 DESCRIPTOR = bk.descriptor(ROOT)
 NAMES = [r["name"] for r in DESCRIPTOR["resources"]]
