@@ -126,8 +126,8 @@ def test_impossible_calendar_date(tmp_root):
 
 
 def test_bad_iso_date_field(tmp_root):
-    _set(tmp_root, "sanctions", 2, "date", "14/10/2006")
-    _expect(tmp_root, "sanctions", 2, "date", "type")
+    _set(tmp_root, "nuclear_tests", 2, "date", "14/10/2006")
+    _expect(tmp_root, "nuclear_tests", 2, "date", "type")
 
 
 def test_unknown_column(tmp_root):

